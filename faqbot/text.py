@@ -1,0 +1,83 @@
+"""Turning what a person typed into words the matcher can compare.
+
+Two jobs live here because both must treat a question and a vetted phrasing
+identically: `clean()` makes raw input safe (bounded, no control characters,
+escape sequences or markup) and `words()` lowercases and splits it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_RAW_CHARS = 4_000
+MAX_QUESTION_CHARS = 1_000
+MAX_WORDS = 200
+
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]           # CSI: colours, cursor moves
+  | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC: titles, hyperlinks
+  | \x1b[PX^_][^\x1b]*(?:\x1b\\)?     # DCS, SOS, PM, APC strings
+  | \x1b[@-Z\\-_]                     # two-byte escapes
+  | \x9b[0-?]*[ -/]*[@-~]             # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+_MARKUP = re.compile(r"\[/?[a-zA-Z@#$][^\[\]]{0,80}\]|\[/\]|</?[a-zA-Z][^<>]{0,80}>")
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+# Function words carry no meaning of their own here; question words (what,
+# how, why, when) stay, since they separate "what is it" from "how does it work".
+STOPWORDS = frozenset(
+    """
+    a an the is are am was were be been being to of in on at by for from with and or
+    but if so as i me my mine myself we us our you your yours he him his she her it its
+    they them their this that these those there here do does did doing done can could
+    should would will shall may might must have has had having im ive id ill youre
+    get got just also very really some any please tell let know about into than then
+    too much more most own same other such only well ok okay hi hello thanks thank
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def clean(raw: str) -> str:
+    """Make any input safe to match: bounded, printable, markup and escapes removed."""
+    if not isinstance(raw, str):
+        raw = str(raw)
+    text = raw[:MAX_RAW_CHARS]
+    text = _ESCAPES.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        ch if unicodedata.category(ch)[0] not in "CZ" else " "
+        for ch in text
+    )
+    text = " ".join(text.split())
+    return text[:MAX_QUESTION_CHARS]
+
+
+def words(text: str) -> list[str]:
+    """Lowercase words, apostrophes dropped so "can't" and "cant" agree."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    return _NOT_WORD.sub(" ", text).split()[:MAX_WORDS]
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def allowed_typos(word: str) -> int:
+    """How many edits still count as the same word: none for short words."""
+    if len(word) < 5 or not word.isalpha():
+        return 0
+    return 1 if len(word) < 8 else 2

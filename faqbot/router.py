@@ -56,12 +56,18 @@ class Router:
         allow_drafts: bool = False,
         today: dt.date | None = None,
         recorder=None,
+        every_answer: bool = False,
     ):
+        """`every_answer` matches against all unretired answers whatever their review
+        state; only pack-testing commands use it, never a patient-facing one."""
         self.pack = pack
         self.recorder = recorder
         self.allow_drafts = allow_drafts
         self.today = today or dt.date.today()
-        self.answers = pack.servable(self.today, allow_drafts)
+        if every_answer:
+            self.answers = tuple(a for a in pack.answers if a.review.status != "retired")
+        else:
+            self.answers = pack.servable(self.today, allow_drafts)
         self._servable_ids = {a.id for a in self.answers}
         self.matcher = Matcher(self.answers, pack.synonyms)
         self.urgent = UrgentDetector(pack.urgent)

@@ -38,11 +38,11 @@ class LocatedList(list):
     item_lines: list
 
 
-class _Builder(yaml.SafeLoader):
-    """Turns composed nodes into plain values, keeping line numbers."""
+class _Builder(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Composes nodes (with libyaml when present, for speed) and builds safe values."""
 
 
-def _build(node: yaml.Node, constructor: yaml.SafeLoader):
+def _build(node: yaml.Node, constructor: _Builder):
     if isinstance(node, yaml.MappingNode):
         out = Located()
         out.line = node.start_mark.line + 1
@@ -95,6 +95,8 @@ def read_yaml(path: Path):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "YAML syntax error"
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            what += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise YamlProblem(path, line, f"YAML syntax error: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(path, 0, f"YAML error: {exc}") from None

@@ -65,6 +65,10 @@ ANSWERS = [
 ]
 
 
+for _item in ANSWERS:
+    _item["sources"] = [{"title": "Test source", "url": "https://example.org/" + _item["id"]}]
+
+
 def approved_review(question: str, text: str, today: dt.date | None = None, months: int = 12) -> dict:
     today = today or dt.date.today()
     return {

@@ -12,7 +12,7 @@ import sys
 from .. import __version__
 from .common import CommandError, common_options, say_error
 
-AREAS = ("pack_cmds", "app_cmds", "review_cmds")
+AREAS = ("pack_cmds", "app_cmds", "kiosk_cmds", "review_cmds")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_given(argv: list[str], commands) -> bool:
+def _command_given(argv: list[str]) -> bool:
     """Whether argv names a command; without one, `faqbot` opens the chat."""
     skip = False
     for token in argv:
@@ -56,7 +56,7 @@ def _command_given(argv: list[str], commands) -> bool:
         if token in ("-h", "--help", "--version"):
             return True
         if not token.startswith("-"):
-            return token in commands
+            return True  # a command, or a mistake argparse will name
     return False
 
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices if parser._subparsers else {}
-    if "chat" in commands and not _command_given(argv, commands):
+    if "chat" in commands and not _command_given(argv):
         argv = ["chat", *argv]
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None)

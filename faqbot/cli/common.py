@@ -52,7 +52,7 @@ def open_pack(args: argparse.Namespace, positional: Path | None = None) -> Pack:
         first = exc.problems[0]
         more = len(exc.problems) - 1
         tail = f" (and {more} more; run 'faqbot check' to list them)" if more else ""
-        raise CommandError(f"cannot load pack: {first.path}:{first.line}: {first.message}{tail}") from None
+        raise CommandError(f"cannot load pack: {first.where}: {first.message}{tail}") from None
 
 
 def open_router(args: argparse.Namespace):

@@ -28,6 +28,13 @@ CANDIDATES = 40          # answers scored in full per question
 TOKEN_WEIGHT = 0.75      # share of the score from weighted word overlap
 QUERY_BIAS = 2.0         # how much more a question's own words must be covered than a phrasing's
 NEGATIVE_MARGIN = 0.02   # a not_for phrasing this close to the best phrasing vetoes the answer
+# How far a question word is explained: by the phrasing itself, by another
+# phrasing of the same answer, or only by the answer's text.
+IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
+UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
+MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
+LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
+LIGHT = frozenset({"what", "how", "why", "when", "where", "which", "who", "whats", "hows"})
 
 
 @dataclass(frozen=True)
@@ -41,10 +48,16 @@ class Phrasing:
 class Scored:
     answer: Answer
     score: float
+    coverage: float = 0.0   # share of the question's weighted words the answer explains
 
 
 class Matcher:
-    def __init__(self, answers: Sequence[Answer], synonyms: dict[str, tuple[str, ...]]):
+    def __init__(
+        self,
+        answers: Sequence[Answer],
+        synonyms: dict[str, tuple[str, ...]],
+        out_of_scope: Sequence[str] = (),
+    ):
         self.answers = tuple(answers)
         self._synonyms: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
@@ -60,7 +73,7 @@ class Matcher:
             raw_vocab.update(key)
             raw_vocab.update(target)
         for answer in self.answers:
-            for text in (answer.question, *answer.examples):
+            for text in (answer.question, *answer.examples, answer.text):
                 raw_vocab.update(words(text))
         self._vocab = frozenset(raw_vocab)
         self._vocab_by_letter: dict[str, list[str]] = defaultdict(list)
@@ -71,9 +84,13 @@ class Matcher:
 
         self._phrasings: list[Phrasing] = []
         self._negatives: dict[int, list[Phrasing]] = defaultdict(list)
+        self._outside: list[Phrasing] = []   # every not_for and out-of-scope phrasing
         self._by_answer: dict[int, list[Phrasing]] = defaultdict(list)
         answer_stems: list[set[str]] = []
+        self._union: list[frozenset[str]] = []
+        self._body: list[frozenset[str]] = []
         for index, answer in enumerate(self.answers):
+            self._body.append(frozenset(self._stems(words(clean(answer.text)))))
             union: set[str] = set()
             for text in (answer.question, *answer.examples):
                 phrasing = self._phrasing(index, text)
@@ -82,23 +99,41 @@ class Matcher:
                     self._by_answer[index].append(phrasing)
                     union |= phrasing.stems
             answer_stems.append(union)
+            self._union.append(frozenset(union))
             for text in answer.not_for:
                 phrasing = self._phrasing(index, text)
                 if phrasing.stems:
                     self._negatives[index].append(phrasing)
+                    self._outside.append(phrasing)
+        for text in out_of_scope:
+            phrasing = self._phrasing(-1, text)
+            if phrasing.stems:
+                self._outside.append(phrasing)
+        self._outside_postings: dict[str, list[int]] = defaultdict(list)
+        for position, phrasing in enumerate(self._outside):
+            for s in phrasing.stems:
+                self._outside_postings[s].append(position)
 
         count = max(len(self.answers), 1)
         frequency: dict[str, int] = defaultdict(int)
-        for union in answer_stems:
-            for s in union:
+        for union, body in zip(answer_stems, self._body):
+            for s in union | body:
                 frequency[s] += 1
         self._idf = {s: math.log((count + 1) / (n + 0.5)) + 1.0 for s, n in frequency.items()}
-        self._unknown_weight = math.log((count + 1) / 0.5) + 1.0
+        self._unknown_weight = UNKNOWN_BOOST * (math.log((count + 1) / 0.5) + 1.0)
+        for s in LIGHT:
+            if s in self._idf:
+                self._idf[s] = min(self._idf[s], LIGHT_WEIGHT)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, union in enumerate(answer_stems):
             for s in union:
                 self._postings[s].append(index)
         self._typo_cache: dict[str, str] = {}
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the pack's phrasings, answers and synonyms use."""
+        return self._vocab
 
     # -- turning text into weighted stems ------------------------------------
 
@@ -166,40 +201,70 @@ class Matcher:
 
     # -- scoring --------------------------------------------------------------
 
-    def _fit(self, query: list[str], weights: dict[str, float], total: float, joined: str, phrasing: Phrasing) -> float:
-        shared = sum(weights[s] for s in query if s in phrasing.stems)
+    def _fit(self, query: list[str], weights: dict[str, float], joined: str, phrasing: Phrasing,
+             strict: bool = False) -> tuple[float, float]:
+        """How well one phrasing fits: (score, share of the question it explains).
+
+        `strict` gives no credit for the rest of the answer: for phrasings that
+        stand alone, such as not_for and out-of-scope examples."""
+        if strict:
+            union = body = frozenset()
+        else:
+            union, body = self._union[phrasing.answer], self._body[phrasing.answer]
+        shared = explained = total = 0.0
+        for s in query:
+            w = weights[s]
+            if s in phrasing.stems:
+                shared += w
+                explained += w
+                total += w
+            elif s in union:
+                explained += IN_ANSWER * w
+                total += w
+            elif s in body:
+                explained += IN_TEXT * w
+                total += w
+            else:
+                total += w if s not in self._idf else max(w, MISMATCH_FLOOR)
         if shared == 0:
-            return 0.0
-        covered_q = shared / total
+            return 0.0, 0.0
+        covered_q = explained / total
         covered_p = shared / sum(self.weight(s) for s in phrasing.stems)
         b2 = QUERY_BIAS * QUERY_BIAS
         overlap = (1 + b2) * covered_q * covered_p / (b2 * covered_p + covered_q)
         shape = fuzz.ratio(joined, phrasing.joined) / 100.0
-        return TOKEN_WEIGHT * overlap + (1 - TOKEN_WEIGHT) * shape
+        return TOKEN_WEIGHT * overlap + (1 - TOKEN_WEIGHT) * shape, covered_q
 
     def rank(self, question: str, complete_last: bool = False) -> list[Scored]:
         """Answers that share a word with the question, best first, scores in 0..1."""
+        return self.match(question, complete_last)[0]
+
+    def match(self, question: str, complete_last: bool = False) -> tuple[list[Scored], float]:
+        """Ranked answers, and how well the question fits the best out-of-scope phrasing."""
         query = self.query_stems(question, complete_last)
         if not query:
-            return []
+            return [], 0.0
         weights = {s: self.weight(s) for s in query}
-        total = sum(weights.values())
         joined = " ".join(sorted(query))
         reach: dict[int, float] = defaultdict(float)
         for s in query:
             for index in self._postings.get(s, ()):
                 reach[index] += weights[s]
+        outside = 0.0
+        near = {i for s in query if s not in LIGHT for i in self._outside_postings.get(s, ())}
+        for position in sorted(near)[: CANDIDATES * 4]:
+            outside = max(outside, self._fit(query, weights, joined, self._outside[position], strict=True)[0])
         if not reach:
-            return []
+            return [], round(outside, 4)
         shortlist = sorted(reach, key=lambda i: (-reach[i], i))[:CANDIDATES]
         results = []
         for index in shortlist:
-            best = max(self._fit(query, weights, total, joined, p) for p in self._by_answer[index])
+            best, coverage = max(self._fit(query, weights, joined, p) for p in self._by_answer[index])
             negatives = self._negatives.get(index)
             if negatives:
-                worst = max(self._fit(query, weights, total, joined, p) for p in negatives)
+                worst = max(self._fit(query, weights, joined, p, strict=True)[0] for p in negatives)
                 if worst >= best - NEGATIVE_MARGIN:
                     continue
-            results.append(Scored(self.answers[index], round(best, 4)))
+            results.append(Scored(self.answers[index], round(best, 4), round(coverage, 4)))
         results.sort(key=lambda r: (-r.score, r.answer.id))
-        return results
+        return results, round(outside, 4)

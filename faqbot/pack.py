@@ -21,7 +21,7 @@ STATUSES = ("draft", "approved", "retired")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ANSWER_FILES = 5_000
 
-PACK_KEYS = {"name", "version", "locale", "texts", "synonyms", "urgent", "review_policy"}
+PACK_KEYS = {"name", "version", "locale", "texts", "synonyms", "urgent", "review_policy", "out_of_scope"}
 TEXT_KEYS = ("welcome", "fallback", "urgent", "clarify", "unreviewed")
 POLICY_KEYS = {"interval_months", "warn_days"}
 ANSWER_KEYS = {"id", "question", "examples", "answer", "sources", "review", "related", "not_for"}
@@ -128,6 +128,7 @@ class Pack:
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     urgent: dict[str, tuple[str, ...]] = field(default_factory=dict)
     policy: ReviewPolicy = ReviewPolicy()
+    out_of_scope: tuple[str, ...] = ()
     root: Path = Path(".")
 
     def by_id(self) -> dict[str, Answer]:
@@ -226,6 +227,7 @@ def _read_settings(root: Path, out: _Collector) -> dict | None:
         for key in TEXT_KEYS:
             found_texts[key] = out.text(path, texts, key)
     synonyms = _read_phrase_map(path, data, "synonyms", out)
+    out_of_scope = out.texts(path, data, "out_of_scope")
     urgent = _read_phrase_map(path, data, "urgent", out)
     if "urgent" in data and not urgent:
         out.add(path, data.line_of("urgent"), "'urgent' has no triggers")
@@ -254,6 +256,7 @@ def _read_settings(root: Path, out: _Collector) -> dict | None:
         "synonyms": synonyms,
         "urgent": urgent,
         "policy": policy,
+        "out_of_scope": out_of_scope,
     }
 
 
@@ -431,6 +434,7 @@ def load_pack(root: Path | str) -> Pack:
         synonyms=settings["synonyms"],
         urgent=settings["urgent"],
         policy=settings["policy"],
+        out_of_scope=settings["out_of_scope"],
         root=root,
     )
 

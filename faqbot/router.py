@@ -18,6 +18,7 @@ from .urgent import UrgentDetector
 ANSWER_AT = 0.62     # a clear fit: serve the answer
 CLARIFY_AT = 0.46    # a plausible fit: offer choices instead
 MARGIN = 0.08        # the best must lead the next answer by this much to be served
+MIN_COVERAGE = 0.75  # and explain at least this share of the question's weighted words
 MAX_CHOICES = 3
 
 KINDS = ("answer", "clarify", "fallback", "urgent")
@@ -69,8 +70,8 @@ class Router:
         else:
             self.answers = pack.servable(self.today, allow_drafts)
         self._servable_ids = {a.id for a in self.answers}
-        self.matcher = Matcher(self.answers, pack.synonyms)
-        self.urgent = UrgentDetector(pack.urgent)
+        self.matcher = Matcher(self.answers, pack.synonyms, pack.out_of_scope)
+        self.urgent = UrgentDetector(pack.urgent, self.matcher.vocabulary)
 
     def route(self, question: str) -> Reply:
         return self._served(question, self._route(question))
@@ -93,12 +94,16 @@ class Router:
         category = self.urgent.match(cleaned)
         if category is not None:
             return Reply("urgent", texts.urgent, urgent_category=category)
-        ranked = tuple(self.matcher.rank(cleaned))
+        found, outside = self.matcher.match(cleaned)
+        ranked = tuple(found)
         if not ranked:
             return Reply("fallback", texts.fallback, candidates=ranked)
         best = ranked[0]
+        if outside >= best.score:
+            # Closer to something the pack says it does not answer than to any answer.
+            return Reply("fallback", texts.fallback, score=best.score, candidates=ranked)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= ANSWER_AT and best.score - runner_up >= MARGIN:
+        if best.score >= ANSWER_AT and best.score - runner_up >= MARGIN and best.coverage >= MIN_COVERAGE:
             return self.answer_reply(best.answer, best.score, ranked)
         if best.score >= CLARIFY_AT:
             close = [r.answer for r in ranked if r.score >= CLARIFY_AT and best.score - r.score < MARGIN]

@@ -92,6 +92,7 @@ PACK_SETTINGS = {
             },
         },
         "synonyms": {"type": "object", "additionalProperties": _TEXTS},
+        "out_of_scope": {**_TEXTS, "description": "Questions the pack never answers; they lead to the fallback"},
         "urgent": {"type": "object", "minProperties": 1, "additionalProperties": {**_TEXTS, "minItems": 1}},
     },
 }

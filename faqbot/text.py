@@ -39,10 +39,26 @@ STOPWORDS = frozenset(
     but if so as i me my mine myself we us our you your yours he him his she her it its
     they them their this that these those there here do does did doing done can could
     should would will shall may might must have has had having im ive id ill youre
-    get got just also very really some any please tell let know about into than then
-    too much more most own same other such only well ok okay hi hello thanks thank
+    get got just also really some any please tell let about into than then
+    own such well ok okay hi hello thanks thank people person someone anyone everyone
+    somebody anybody something anything
     """.split()
 )
+
+# Irregular forms a suffix stemmer cannot join to their base word.
+IRREGULAR = {
+    "took": "take", "taken": "take", "ate": "eat", "eaten": "eat", "gave": "give",
+    "given": "give", "went": "go", "gone": "go", "felt": "feel", "did": "do", "done": "do",
+    "made": "make", "forgot": "forget", "forgotten": "forget", "ran": "run", "began": "begin",
+    "begun": "begin", "kept": "keep", "left": "leave", "thought": "think", "told": "tell",
+    "said": "say", "saw": "see", "seen": "see", "knew": "know", "known": "know",
+    "came": "come", "wrote": "write", "written": "write", "slept": "sleep", "woke": "wake",
+    "woken": "wake", "fell": "fall", "fallen": "fall", "brought": "bring", "bought": "buy",
+    "drank": "drink", "swam": "swim", "rode": "ride", "ridden": "ride", "drove": "drive",
+    "driven": "drive", "got": "get", "gotten": "get", "worse": "bad", "worst": "bad",
+    "better": "good", "best": "good", "children": "child", "women": "woman", "men": "man",
+    "feet": "foot", "teeth": "tooth",
+}
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -73,7 +89,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stemmer.stemWord(IRREGULAR.get(word, word))
 
 
 def allowed_typos(word: str) -> int:

@@ -12,13 +12,17 @@ from collections import defaultdict
 
 from rapidfuzz.distance import Levenshtein
 
-from .text import allowed_typos, words
+from .text import allowed_typos, stem, words
 
 MAX_GAP = 2
 
 
 class UrgentDetector:
-    def __init__(self, triggers: dict[str, tuple[str, ...]]):
+    """`known_words` are words the pack itself uses: a typed word that is one of
+    them is taken as meant ("conversion" is not a typo of "convulsion")."""
+
+    def __init__(self, triggers: dict[str, tuple[str, ...]], known_words: frozenset[str] = frozenset()):
+        self._known = known_words
         self._triggers: list[tuple[str, tuple[str, ...]]] = []
         for category, phrases in triggers.items():
             for phrase in phrases:
@@ -34,9 +38,13 @@ class UrgentDetector:
         """The trigger words that a typed word may stand for."""
         candidates = self._vocab_by_letter.get(typed[0], ())
         found = set()
+        typed_stem = stem(typed)
         for word in candidates:
-            if word == typed:
+            inflected = len(typed) >= 5 and abs(len(word) - len(typed)) <= 2 and stem(word) == typed_stem
+            if word == typed or inflected:
                 found.add(word)
+                continue
+            if typed in self._known:
                 continue
             limit = allowed_typos(word)
             if limit and abs(len(word) - len(typed)) <= limit:

@@ -24,7 +24,7 @@ def common_options() -> argparse.ArgumentParser:
         "--pack",
         metavar="DIR",
         type=Path,
-        default=None,
+        default=argparse.SUPPRESS,  # so a value given before the command survives it
         help="answer pack folder (default: $FAQBOT_PACK, else the bundled pack)",
     )
     return common

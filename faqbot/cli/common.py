@@ -38,6 +38,28 @@ def drafts_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def log_options(parser: argparse.ArgumentParser) -> None:
+    """The switch that turns on the question log and audit trail (off by default)."""
+    parser.add_argument(
+        "--log-questions",
+        action="store_true",
+        help="record unanswered questions (redacted) and an audit trail of replies",
+    )
+    parser.add_argument("--log-db", metavar="FILE", type=Path, help="log database (default: $FAQBOT_LOG_DB or ./faqbot-log.sqlite3)")
+    parser.add_argument("--log-retention-days", metavar="N", type=int, default=90, help="delete log rows older than N days (default 90)")
+
+
+def open_recorder(args: argparse.Namespace):
+    """A recorder when the deployment asked for one, else None: nothing is kept."""
+    if not getattr(args, "log_questions", False):
+        return None
+    from ..qlog import open_recorder as open_log
+
+    if args.log_retention_days < 1:
+        raise CommandError("--log-retention-days must be at least 1")
+    return open_log(args.log_db, retention_days=args.log_retention_days)
+
+
 def pack_dir(args: argparse.Namespace, positional: Path | None = None) -> Path:
     chosen = positional or getattr(args, "pack", None) or os.environ.get("FAQBOT_PACK")
     return Path(chosen) if chosen else default_pack_dir()
@@ -58,7 +80,11 @@ def open_pack(args: argparse.Namespace, positional: Path | None = None) -> Pack:
 def open_router(args: argparse.Namespace):
     from ..router import Router
 
-    return Router(open_pack(args), allow_drafts=getattr(args, "allow_drafts", False))
+    return Router(
+        open_pack(args),
+        allow_drafts=getattr(args, "allow_drafts", False),
+        recorder=open_recorder(args),
+    )
 
 
 def say_error(message: str) -> None:

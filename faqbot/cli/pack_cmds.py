@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import CommandError, drafts_option, open_pack, open_router, pack_dir
+from .common import CommandError, drafts_option, log_options, open_pack, open_router, pack_dir
 
 
 def register(sub, common) -> None:
@@ -15,6 +15,7 @@ def register(sub, common) -> None:
     ask.add_argument("question", nargs="+", metavar="QUESTION", help="the question, or '-' for standard input")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     drafts_option(ask)
+    log_options(ask)
     ask.set_defaults(func=cmd_ask)
 
     check = sub.add_parser("check", parents=[common], help="validate a pack and list every problem")

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .pack import Answer
-from .text import STOPWORDS, allowed_typos, clean, stem, words
+from .text import EVERYDAY, STOPWORDS, allowed_typos, clean, stem, words
 
 CANDIDATES = 40          # answers scored in full per question
 TOKEN_WEIGHT = 0.75      # share of the score from weighted word overlap
@@ -34,7 +34,9 @@ IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
 UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
 MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
 LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
-LIGHT = frozenset({"what", "how", "why", "when", "where", "which", "who", "whats", "hows"})
+LIGHT = frozenset(stem(w) for w in ("what", "how", "why", "when", "where", "which", "who", "whats", "hows"))
+EVERYDAY_WEIGHT = 1.5    # an everyday word the pack never used
+EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY)
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,10 @@ class Matcher:
         return prefix
 
     def weight(self, s: str) -> float:
-        return self._idf.get(s, self._unknown_weight)
+        known = self._idf.get(s)
+        if known is not None:
+            return known
+        return EVERYDAY_WEIGHT if s in EVERYDAY_STEMS else self._unknown_weight
 
     # -- scoring --------------------------------------------------------------
 
@@ -224,8 +229,10 @@ class Matcher:
             elif s in body:
                 explained += IN_TEXT * w
                 total += w
+            elif s in self._idf and s not in EVERYDAY_STEMS:
+                total += max(w, MISMATCH_FLOOR)
             else:
-                total += w if s not in self._idf else max(w, MISMATCH_FLOOR)
+                total += w
         if shared == 0:
             return 0.0, 0.0
         covered_q = explained / total

@@ -45,6 +45,32 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Everyday words that patients use around the point of a question. A pack
+# may never have used them, but unlike an unknown drug or condition they do
+# not change what is being asked, so they weigh little when unknown.
+EVERYDAY = frozenset(
+    """
+    morning evening night nighttime daytime day days week weeks month months year years
+    today tonight tomorrow yesterday hour hours minute minutes time times daily weekly
+    regular regularly often always never sometimes usually normally ever still already
+    yet soon later early late recently lately now again once twice since until while
+    lot lots little bit few many several enough extra less least half whole first last
+    next another each every both either option options way ways thing things kind type
+    sort part problem problems issue issues question questions info information advice
+    reason reasons chance chances fact facts idea detail details example situation case
+    adult adults grown age older elderly woman man husband wife partner mum mom dad
+    mother father friend family relative carer caregiver myself yourself himself herself
+    happen happens happened happening mean means meant need needs needed want wants
+    wanted try trying tried use using used start started starting keep keeping feel
+    feeling feels seem seems look looking see find found say ask asked think wondering
+    wonder worried worry worrying concerned curious confused understand explain
+    normal usual usually common real true right wrong possible likely important
+    long short quick quickly slow slowly fast new old big small high low good bad
+    certain sure exactly actually basically generally typically probably maybe
+    okay fine alright general specific different similar same whole exact main
+    """.split()
+)
+
 # Irregular forms a suffix stemmer cannot join to their base word.
 IRREGULAR = {
     "took": "take", "taken": "take", "ate": "eat", "eaten": "eat", "gave": "give",

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .pack import Answer
-from .text import EVERYDAY, STOPWORDS, allowed_typos, clean, stem, words
+from .text import EVERYDAY, STOPWORDS, allowed_typos, clean, is_typo_of, stem, words
 
 CANDIDATES = 40          # answers scored in full per question
 TOKEN_WEIGHT = 0.75      # share of the score from weighted word overlap
@@ -33,6 +33,8 @@ NEGATIVE_MARGIN = 0.02   # a not_for phrasing this close to the best phrasing ve
 IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
 UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
 MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
+PHRASING_FLOOR = 0.0     # a phrasing word the question lacks counts at least this much
+FOREIGN_FLOOR = 6.0      # ...and a word only its not_for phrasings use, at least this much
 LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
 LIGHT = frozenset(stem(w) for w in ("what", "how", "why", "when", "where", "which", "who", "whats", "hows"))
 EVERYDAY_WEIGHT = 1.5    # an everyday word the pack never used
@@ -87,6 +89,7 @@ class Matcher:
         self._phrasings: list[Phrasing] = []
         self._negatives: dict[int, list[Phrasing]] = defaultdict(list)
         self._outside: list[Phrasing] = []   # every not_for and out-of-scope phrasing
+        self._foreign: list[frozenset[str]] = []  # per answer: words only its not_for phrasings use
         self._by_answer: dict[int, list[Phrasing]] = defaultdict(list)
         answer_stems: list[set[str]] = []
         self._union: list[frozenset[str]] = []
@@ -107,6 +110,9 @@ class Matcher:
                 if phrasing.stems:
                     self._negatives[index].append(phrasing)
                     self._outside.append(phrasing)
+            self._foreign.append(
+                frozenset().union(*(n.stems for n in self._negatives.get(index, ()))) - union
+            )
         for text in out_of_scope:
             phrasing = self._phrasing(-1, text)
             if phrasing.stems:
@@ -126,6 +132,8 @@ class Matcher:
         for s in LIGHT:
             if s in self._idf:
                 self._idf[s] = min(self._idf[s], LIGHT_WEIGHT)
+        for s in EVERYDAY_STEMS & self._idf.keys():
+            self._idf[s] = min(self._idf[s], EVERYDAY_WEIGHT)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, union in enumerate(answer_stems):
             for s in union:
@@ -175,8 +183,8 @@ class Matcher:
         limit = allowed_typos(token)
         if limit:
             pool = [w for w in self._vocab_by_letter.get(token[0], ()) if abs(len(w) - len(token)) <= limit]
-            found = process.extractOne(token, pool, scorer=Levenshtein.distance, score_cutoff=limit)
-            if found is not None:
+            found = process.extractOne(token, pool, scorer=OSA.distance, score_cutoff=limit)
+            if found is not None and is_typo_of(token, found[0]):
                 best = found[0]
         if len(self._typo_cache) < 50_000:
             self._typo_cache[token] = best
@@ -212,10 +220,12 @@ class Matcher:
 
         `strict` gives no credit for the rest of the answer: for phrasings that
         stand alone, such as not_for and out-of-scope examples."""
+        asked = frozenset(query)
         if strict:
             union = body = frozenset()
         else:
             union, body = self._union[phrasing.answer], self._body[phrasing.answer]
+        foreign = self._foreign[phrasing.answer] if phrasing.answer >= 0 else frozenset()
         shared = explained = total = 0.0
         for s in query:
             w = weights[s]
@@ -229,14 +239,16 @@ class Matcher:
             elif s in body:
                 explained += IN_TEXT * w
                 total += w
-            elif s in self._idf and s not in EVERYDAY_STEMS:
+            elif s in foreign and not strict:
+                total += max(w, FOREIGN_FLOOR)
+            elif s in self._idf and s not in EVERYDAY_STEMS and s not in LIGHT:
                 total += max(w, MISMATCH_FLOOR)
             else:
                 total += w
         if shared == 0:
             return 0.0, 0.0
         covered_q = explained / total
-        covered_p = shared / sum(self.weight(s) for s in phrasing.stems)
+        covered_p = shared / (shared + sum(max(self.weight(s), PHRASING_FLOOR) for s in phrasing.stems - asked))
         b2 = QUERY_BIAS * QUERY_BIAS
         overlap = (1 + b2) * covered_q * covered_p / (b2 * covered_p + covered_q)
         shape = fuzz.ratio(joined, phrasing.joined) / 100.0
@@ -247,31 +259,50 @@ class Matcher:
         return self.match(question, complete_last)[0]
 
     def match(self, question: str, complete_last: bool = False) -> tuple[list[Scored], float]:
-        """Ranked answers, and how well the question fits the best out-of-scope phrasing."""
+        """Ranked answers, and how well the question fits an out-of-scope phrasing
+        that says more about it than the best answer's phrasing does (0 if none)."""
         query = self.query_stems(question, complete_last)
         if not query:
             return [], 0.0
+        asked = frozenset(query)
         weights = {s: self.weight(s) for s in query}
         joined = " ".join(sorted(query))
         reach: dict[int, float] = defaultdict(float)
         for s in query:
             for index in self._postings.get(s, ()):
                 reach[index] += weights[s]
+        shortlist = sorted(reach, key=lambda i: (-reach[i], i))[:CANDIDATES]
+        results: list[Scored] = []
+        matched: dict[str, frozenset[str]] = {}
+        for index in shortlist:
+            (best, coverage), phrasing = max(
+                ((self._fit(query, weights, joined, p), p) for p in self._by_answer[index]),
+                key=lambda pair: pair[0],
+            )
+            evidence = phrasing.stems & asked
+            if any(
+                self._outweighs(self._fit(query, weights, joined, n, strict=True)[0], n, best, evidence, asked)
+                for n in self._negatives.get(index, ())
+            ):
+                continue  # a not_for phrasing fits the question better than the answer does
+            results.append(Scored(self.answers[index], round(best, 4), round(coverage, 4)))
+            matched[self.answers[index].id] = evidence
+        results.sort(key=lambda r: (-r.score, r.answer.id))
+        evidence = matched[results[0].answer.id] if results else frozenset()
         outside = 0.0
         near = {i for s in query if s not in LIGHT for i in self._outside_postings.get(s, ())}
+        top = results[0].score if results else 0.0
         for position in sorted(near)[: CANDIDATES * 4]:
-            outside = max(outside, self._fit(query, weights, joined, self._outside[position], strict=True)[0])
-        if not reach:
-            return [], round(outside, 4)
-        shortlist = sorted(reach, key=lambda i: (-reach[i], i))[:CANDIDATES]
-        results = []
-        for index in shortlist:
-            best, coverage = max(self._fit(query, weights, joined, p) for p in self._by_answer[index])
-            negatives = self._negatives.get(index)
-            if negatives:
-                worst = max(self._fit(query, weights, joined, p, strict=True)[0] for p in negatives)
-                if worst >= best - NEGATIVE_MARGIN:
-                    continue
-            results.append(Scored(self.answers[index], round(best, 4), round(coverage, 4)))
-        results.sort(key=lambda r: (-r.score, r.answer.id))
+            phrasing = self._outside[position]
+            fit = self._fit(query, weights, joined, phrasing, strict=True)[0]
+            if self._outweighs(fit, phrasing, top, evidence, asked):
+                outside = max(outside, fit)
         return results, round(outside, 4)
+
+    @staticmethod
+    def _outweighs(fit: float, phrasing: Phrasing, best: float, evidence: frozenset[str], asked: frozenset[str]) -> bool:
+        """Whether a not_for or out-of-scope phrasing beats an answer's best phrasing:
+        a better fit, or as good a fit on a question word the answer did not match."""
+        if fit > best:
+            return True
+        return fit >= best - NEGATIVE_MARGIN and not (phrasing.stems & asked) <= evidence

@@ -99,7 +99,7 @@ class Router:
         if not ranked:
             return Reply("fallback", texts.fallback, candidates=ranked)
         best = ranked[0]
-        if outside >= best.score:
+        if outside > 0:
             # Closer to something the pack says it does not answer than to any answer.
             return Reply("fallback", texts.fallback, score=best.score, candidates=ranked)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0

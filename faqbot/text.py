@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from rapidfuzz.distance import OSA
 
 MAX_RAW_CHARS = 4_000
 MAX_QUESTION_CHARS = 1_000
@@ -119,7 +120,21 @@ def stem(word: str) -> str:
 
 
 def allowed_typos(word: str) -> int:
-    """How many edits still count as the same word: none for short words."""
-    if len(word) < 5 or not word.isalpha():
+    """How many edits (a swap of neighbours counts as one) still count as the
+    same word: one swap for four-letter words, none below that."""
+    if len(word) < 4 or not word.isalpha():
         return 0
     return 1 if len(word) < 8 else 2
+
+
+def is_typo_of(typed: str, word: str) -> bool:
+    """Whether `typed` is a small slip for `word`: same first letter, few edits;
+    a four-letter word only by swapping two neighbouring letters ("pian")."""
+    if typed == word:
+        return True
+    limit = allowed_typos(word)
+    if not limit or typed[:1] != word[:1] or abs(len(typed) - len(word)) > limit:
+        return False
+    if len(word) == 4:
+        return len(typed) == 4 and sorted(typed) == sorted(word) and OSA.distance(typed, word) == 1
+    return OSA.distance(typed, word, score_cutoff=limit) <= limit

@@ -2,7 +2,7 @@
 
 A trigger matches when its words occur in order with at most `MAX_GAP` other
 words between them, each word allowed a small typo that keeps its first
-letter ("sezure", "cant breath"). Missing an emergency is the worst outcome,
+letter ("sezure", "cant breath", "chest pian"). Missing an emergency is the worst outcome,
 so this errs towards firing.
 """
 
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rapidfuzz.distance import Levenshtein
+from .text import is_typo_of, stem, words
 
-from .text import allowed_typos, stem, words
-
-MAX_GAP = 2
+MAX_GAP = 3
 
 
 class UrgentDetector:
@@ -44,12 +42,8 @@ class UrgentDetector:
             if word == typed or inflected:
                 found.add(word)
                 continue
-            if typed in self._known:
-                continue
-            limit = allowed_typos(word)
-            if limit and abs(len(word) - len(typed)) <= limit:
-                if Levenshtein.distance(word, typed, score_cutoff=limit) <= limit:
-                    found.add(word)
+            if typed not in self._known and is_typo_of(typed, word):
+                found.add(word)
         return found
 
     def match(self, question: str) -> str | None:

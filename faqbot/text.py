@@ -106,12 +106,23 @@ def clean(raw: str) -> str:
     return text[:MAX_QUESTION_CHARS]
 
 
+# Text-message spellings, read as the words they stand for.
+SHORTHAND = {
+    "u": "you", "r": "are", "ur": "your", "y": "why", "wat": "what", "wot": "what",
+    "wht": "what", "wats": "whats", "shud": "should", "shld": "should", "cud": "could",
+    "wud": "would", "cn": "can", "pls": "please", "plz": "please", "thx": "thanks",
+    "b4": "before", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
+    "w": "with", "wif": "with", "n": "and", "im": "im", "dr": "doctor", "hw": "how",
+    "k": "ok", "tho": "though", "ppl": "people", "msg": "message",
+}
+
+
 def words(text: str) -> list[str]:
     """Lowercase words, apostrophes dropped so "can't" and "cant" agree."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
-    return _NOT_WORD.sub(" ", text).split()[:MAX_WORDS]
+    return [SHORTHAND.get(w, w) for w in _NOT_WORD.sub(" ", text).split()[:MAX_WORDS]]
 
 
 @lru_cache(maxsize=65_536)

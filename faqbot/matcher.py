@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz import fuzz, process
@@ -33,7 +33,6 @@ NEGATIVE_MARGIN = 0.02   # a not_for phrasing this close to the best phrasing ve
 IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
 UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
 MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
-PHRASING_FLOOR = 0.0     # a phrasing word the question lacks counts at least this much
 FOREIGN_FLOOR = 6.0      # ...and a word only its not_for phrasings use, at least this much
 LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
 LIGHT = frozenset(stem(w) for w in ("what", "how", "why", "when", "where", "which", "who", "whats", "hows"))
@@ -46,6 +45,7 @@ class Phrasing:
     answer: int
     stems: frozenset[str]
     joined: str
+    total: float = 0.0   # summed weight of its words, once the pack's weights are known
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,6 @@ class Matcher:
                 self._vocab_by_letter[word[0]].append(word)
         self._sorted_vocab = sorted(raw_vocab)
 
-        self._phrasings: list[Phrasing] = []
         self._negatives: dict[int, list[Phrasing]] = defaultdict(list)
         self._outside: list[Phrasing] = []   # every not_for and out-of-scope phrasing
         self._foreign: list[frozenset[str]] = []  # per answer: words only its not_for phrasings use
@@ -100,7 +99,6 @@ class Matcher:
             for text in (answer.question, *answer.examples):
                 phrasing = self._phrasing(index, text)
                 if phrasing.stems:
-                    self._phrasings.append(phrasing)
                     self._by_answer[index].append(phrasing)
                     union |= phrasing.stems
             answer_stems.append(union)
@@ -139,6 +137,15 @@ class Matcher:
             for s in union:
                 self._postings[s].append(index)
         self._typo_cache: dict[str, str] = {}
+        self._weigh_phrasings()
+
+    def _weigh_phrasings(self) -> None:
+        def weighed(p: Phrasing) -> Phrasing:
+            return replace(p, total=sum(self.weight(s) for s in p.stems))
+
+        self._by_answer = {i: [weighed(p) for p in ps] for i, ps in self._by_answer.items()}
+        self._negatives = {i: [weighed(p) for p in ps] for i, ps in self._negatives.items()}
+        self._outside = [weighed(p) for p in self._outside]
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -222,7 +229,6 @@ class Matcher:
 
         `strict` gives no credit for the rest of the answer: for phrasings that
         stand alone, such as not_for and out-of-scope examples."""
-        asked = frozenset(query)
         if strict:
             union = body = frozenset()
         else:
@@ -250,7 +256,7 @@ class Matcher:
         if shared == 0:
             return 0.0, 0.0
         covered_q = explained / total
-        covered_p = shared / (shared + sum(max(self.weight(s), PHRASING_FLOOR) for s in phrasing.stems - asked))
+        covered_p = shared / phrasing.total
         b2 = QUERY_BIAS * QUERY_BIAS
         overlap = (1 + b2) * covered_q * covered_p / (b2 * covered_p + covered_q)
         shape = fuzz.ratio(joined, phrasing.joined) / 100.0

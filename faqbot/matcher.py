@@ -217,9 +217,7 @@ class Matcher:
         known = self._idf.get(s)
         if known is not None:
             return known
-        if s in EVERYDAY_STEMS or (len(s) <= 3 and s.isalpha()):
-            return EVERYDAY_WEIGHT  # everyday, or too short to say much even as a typo
-        return self._unknown_weight
+        return EVERYDAY_WEIGHT if s in EVERYDAY_STEMS else self._unknown_weight
 
     # -- scoring --------------------------------------------------------------
 

@@ -15,7 +15,6 @@ import math
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable
 
 from textual import events
@@ -49,7 +48,6 @@ class KioskApp(FaqApp):
     """FaqApp for a shared screen. Use `start_over()` to wipe; `leave()` is the only way out."""
 
     # A stylesheet path is read relative to the file that defines the class, so name the chat's own.
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "ui" / "faqbot.tcss")
     ENABLE_COMMAND_PALETTE = False
     COMMANDS = set()
 
@@ -212,7 +210,7 @@ class KioskApp(FaqApp):
         self.clear_notifications()
         self.high_contrast = self.config.high_contrast
         self.large_text = self.config.large_text
-        self._apply_look()
+        self.apply_look()
         self.last_input = self.clock()
 
     def _fresh_threads(self) -> None:

@@ -59,7 +59,7 @@ class FaqApp(App[None], inherit_bindings=False):
             self.register_theme(theme)
         self.high_contrast = high_contrast
         self.large_text = large_text
-        self._apply_look()
+        self.apply_look()
 
     def get_default_screen(self) -> Screen:
         return ChatScreen(self.router)
@@ -74,7 +74,8 @@ class FaqApp(App[None], inherit_bindings=False):
 
     # -- look --------------------------------------------------------------------
 
-    def _apply_look(self) -> None:
+    def apply_look(self) -> None:
+        """Set colours and text size from `high_contrast` and `large_text`."""
         self.theme = HIGH_CONTRAST.name if self.high_contrast else CALM.name
         self.set_class(self.high_contrast, "-high-contrast")
         self.set_class(self.large_text, "-large-text")
@@ -86,12 +87,12 @@ class FaqApp(App[None], inherit_bindings=False):
 
     def action_toggle_high_contrast(self) -> None:
         self.high_contrast = not self.high_contrast
-        self._apply_look()
+        self.apply_look()
         self.notify("High contrast on" if self.high_contrast else "High contrast off", timeout=3)
 
     def action_toggle_large_text(self) -> None:
         self.large_text = not self.large_text
-        self._apply_look()
+        self.apply_look()
         self.notify("Larger text on" if self.large_text else "Larger text off", timeout=3)
 
     # -- help and topics ------------------------------------------------------------

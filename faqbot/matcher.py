@@ -308,7 +308,9 @@ class Matcher:
     @staticmethod
     def _outweighs(fit: float, phrasing: Phrasing, best: float, evidence: frozenset[str], asked: frozenset[str]) -> bool:
         """Whether a not_for or out-of-scope phrasing beats an answer's best phrasing:
-        a better fit, or as good a fit on a question word the answer did not match."""
-        if fit > best:
+        as good a fit on a question word the answer did not match, or a better fit
+        by a phrasing the question says in full (so it is not just shorter)."""
+        matched = phrasing.stems & asked
+        if fit >= best - NEGATIVE_MARGIN and not matched <= evidence:
             return True
-        return fit >= best - NEGATIVE_MARGIN and not (phrasing.stems & asked) <= evidence
+        return fit > best and not (phrasing.stems - asked - LIGHT)

@@ -398,16 +398,21 @@ async def test_pasted_lines_are_kept_and_joined(app):
 # -- not blocking, not storing -------------------------------------------------------
 
 
-@pilot_test
-async def test_routing_does_not_block_the_screen(pack):
-    release = threading.Event()
+def held_router(pack, release: threading.Event) -> Router:
+    """A router whose replies wait until the test releases them (at most 5 s)."""
 
-    class SlowRouter(Router):
+    class HeldRouter(Router):
         def route(self, question):
             release.wait(5)
             return super().route(question)
 
-    app = FaqApp(SlowRouter(pack))
+    return HeldRouter(pack)
+
+
+@pilot_test
+async def test_routing_does_not_block_the_screen(pack):
+    release = threading.Event()
+    app = FaqApp(held_router(pack, release))
     async with app.run_test(size=SIZE) as pilot:
         box = app.query_one("#question", Input)
         box.value = "what is fnd"
@@ -499,13 +504,7 @@ async def test_reset_from_topics_returns_to_a_fresh_chat(app):
 @pilot_test
 async def test_reply_arriving_after_a_reset_is_dropped(pack):
     release = threading.Event()
-
-    class SlowRouter(Router):
-        def route(self, question):
-            release.wait(5)
-            return super().route(question)
-
-    app = FaqApp(SlowRouter(pack))
+    app = FaqApp(held_router(pack, release))
     async with app.run_test(size=SIZE) as pilot:
         await type_keys(pilot, "what is fnd")
         await pilot.press("enter")

@@ -34,6 +34,7 @@ IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
 UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
 MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
 FOREIGN_FLOOR = 6.0      # ...and a word only its not_for phrasings use, at least this much
+ANCHOR_SHARE = 0.5       # a word in at least this share of an answer's phrasings anchors it
 LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
 LIGHT = frozenset(stem(w) for w in ("what", "how", "why", "when", "where", "which", "who", "whats", "hows"))
 EVERYDAY_WEIGHT = 1.5    # an everyday word the pack never used
@@ -53,6 +54,7 @@ class Scored:
     answer: Answer
     score: float
     coverage: float = 0.0   # share of the question's weighted words the answer explains
+    anchored: bool = False  # the question names everything the answer's phrasings nearly always name
 
 
 class Matcher:
@@ -88,6 +90,7 @@ class Matcher:
 
         self._negatives: dict[int, list[Phrasing]] = defaultdict(list)
         self._outside: list[Phrasing] = []   # every not_for and out-of-scope phrasing
+        self._anchors: list[frozenset[str]] = []   # per answer: words its phrasings nearly always use
         self._foreign: list[frozenset[str]] = []  # per answer: words only its not_for phrasings use
         self._by_answer: dict[int, list[Phrasing]] = defaultdict(list)
         answer_stems: list[set[str]] = []
@@ -103,6 +106,14 @@ class Matcher:
                     union |= phrasing.stems
             answer_stems.append(union)
             self._union.append(frozenset(union))
+            counts: dict[str, int] = defaultdict(int)
+            for phrasing in self._by_answer[index]:
+                for s in phrasing.stems:
+                    counts[s] += 1
+            needed = ANCHOR_SHARE * len(self._by_answer[index])
+            self._anchors.append(frozenset(
+                s for s, n in counts.items() if n >= needed and s not in LIGHT and s not in EVERYDAY_STEMS
+            ))
             for text in answer.not_for:
                 phrasing = self._phrasing(index, text)
                 if phrasing.stems:
@@ -291,7 +302,8 @@ class Matcher:
                 for n in self._negatives.get(index, ())
             ):
                 continue  # a not_for phrasing fits the question better than the answer does
-            results.append(Scored(self.answers[index], round(best, 4), round(coverage, 4)))
+            anchored = bool(self._anchors[index]) and self._anchors[index] <= asked
+            results.append(Scored(self.answers[index], round(best, 4), round(coverage, 4), anchored))
             matched[self.answers[index].id] = evidence
         results.sort(key=lambda r: (-r.score, r.answer.id))
         evidence = matched[results[0].answer.id] if results else frozenset()

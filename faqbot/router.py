@@ -18,7 +18,8 @@ from .urgent import UrgentDetector
 ANSWER_AT = 0.62     # a clear fit: serve the answer
 CLARIFY_AT = 0.46    # a plausible fit: offer choices instead
 MARGIN = 0.08        # the best must lead the next answer by this much to be served
-MIN_COVERAGE = 0.75  # and explain at least this share of the question's weighted words
+MIN_COVERAGE = 0.75  # and explain at least this share of the question's weighted words,
+ANCHORED_COVERAGE = 0.5  # or this share when the question names what the answer is about
 MAX_CHOICES = 3
 
 KINDS = ("answer", "clarify", "fallback", "urgent")
@@ -103,7 +104,8 @@ class Router:
             # Closer to something the pack says it does not answer than to any answer.
             return Reply("fallback", texts.fallback, score=best.score, candidates=ranked)
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best.score >= ANSWER_AT and best.score - runner_up >= MARGIN and best.coverage >= MIN_COVERAGE:
+        enough = ANCHORED_COVERAGE if best.anchored else MIN_COVERAGE
+        if best.score >= ANSWER_AT and best.score - runner_up >= MARGIN and best.coverage >= enough:
             return self.answer_reply(best.answer, best.score, ranked)
         if best.score >= CLARIFY_AT:
             close = [r.answer for r in ranked if r.score >= CLARIFY_AT and best.score - r.score < MARGIN]

@@ -31,6 +31,7 @@ _ESCAPES = re.compile(
 _MARKUP = re.compile(r"\[/?[a-zA-Z@#$][^\[\]]{0,80}\]|\[/\]|</?[a-zA-Z][^<>]{0,80}>")
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`´]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_DIGITS_TOUCHING_LETTERS = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 
 # Function words carry no meaning of their own here; question words (what,
 # how, why, when) stay, since they separate "what is it" from "how does it work".
@@ -123,7 +124,8 @@ def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text).replace("&", " and ")
-    return [SHORTHAND.get(w, w) for w in _NOT_WORD.sub(" ", text).split()[:MAX_WORDS]]
+    text = _DIGITS_TOUCHING_LETTERS.sub(" ", _NOT_WORD.sub(" ", text))  # "80mg" is "80 mg"
+    return [SHORTHAND.get(w, w) for w in text.split()[:MAX_WORDS]]
 
 
 @lru_cache(maxsize=65_536)

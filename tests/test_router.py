@@ -181,3 +181,17 @@ class ExplodingRecorder:
 def test_a_failing_recorder_never_costs_the_reply(pack):
     reply = Router(pack, recorder=ExplodingRecorder()).route("baclofen side effects")
     assert reply.kind == "answer"
+
+
+def test_a_long_question_naming_the_subject_is_answered(tmp_path):
+    """Everyday chatter around a question is forgiven when it names what the answer is about."""
+    kidneys = {"id": "kidney-care", "question": "Is baclofen safe with kidney disease?", "answer": "K.",
+               "examples": ["baclofen and kidneys", "baclofen kidney problems",
+                            "can I take baclofen with bad kidneys", "is baclofen ok with kidney failure"]}
+    router = Router(load_pack(write_pack(tmp_path / "p", answers=ANSWERS + [kidneys])))
+    reply = router.route("my kidneys have been a problem for years, is baclofen still fine")
+    assert reply.kind == "answer" and reply.answer.id == "kidney-care"
+    assert reply.candidates[0].anchored and reply.candidates[0].coverage < 0.75
+    # The same question about another medicine is not answered.
+    other = router.route("my kidneys have been a problem for years, is metformin still fine")
+    assert other.kind == "fallback" and not other.candidates[0].anchored

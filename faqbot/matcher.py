@@ -36,6 +36,7 @@ MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least th
 FOREIGN_FLOOR = 6.0      # ...and a word only its not_for phrasings use, at least this much
 ANCHOR_SHARE = 0.5       # a word in at least this share of an answer's phrasings anchors it
 LIGHT_WEIGHT = 0.8       # question words (what, how, why) carry intent but little meaning
+DEFINITION = "=whatis"   # a marker no typed word can produce
 LIGHT = frozenset(stem(w) for w in ("what", "how", "why", "when", "where", "which", "who", "whats", "hows"))
 EVERYDAY_WEIGHT = 1.5    # an everyday word the pack never used
 EVERYDAY_STEMS = frozenset(stem(w) for w in EVERYDAY)
@@ -171,7 +172,10 @@ class Matcher:
 
     def _stems(self, tokens: list[str]) -> list[str]:
         tokens = self._apply_synonyms(tokens)
-        return [stem(t) for t in tokens if t not in STOPWORDS]
+        stems = [stem(t) for t in tokens if t not in STOPWORDS]
+        if tokens[:2] == ["what", "is"] or tokens[:1] == ["whats"]:
+            stems.append(DEFINITION)  # "what is X" asks for a definition, unlike "what does X do"
+        return stems
 
     def _apply_synonyms(self, tokens: list[str]) -> list[str]:
         if not self._synonyms:

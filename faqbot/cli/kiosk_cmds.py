@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import getpass
 import ipaddress
 import logging
@@ -182,6 +183,8 @@ def run_serve(args: argparse.Namespace) -> int:
         argv += ["--allow-drafts"]
     if not 0 < args.port < 65536:
         raise CommandError("--port must be from 1 to 65535")
+    if importlib.util.find_spec("textual_serve") is None:
+        raise CommandError("faqbot serve needs the web extra: pip install -e '.[serve]'")
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
     except ValueError:

@@ -30,42 +30,32 @@ def _days(value: str) -> int:
     return number
 
 
-def _pack_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS keeps a --pack given before the command from being reset here.
-    parser.add_argument("--pack", metavar="DIR", type=Path, default=argparse.SUPPRESS,
-                        help="answer pack folder (default: $FAQBOT_PACK, else the bundled pack)")
-
-
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE", type=Path, default=None,
                         help="question log (default: $FAQBOT_LOG_DB, else faqbot-log.sqlite3 here)")
 
 
 def register(sub, common) -> None:
-    review = sub.add_parser("review", help="list, approve and revoke clinician sign-off",
+    review = sub.add_parser("review", parents=[common], help="list, approve and revoke clinician sign-off",
                             description="See and record which clinician approved which wording, and until when.")
-    _pack_option(review)
     actions = review.add_subparsers(dest="review_action", metavar="ACTION", required=True)
 
-    ls = actions.add_parser("list", help="every answer with its review status",
+    ls = actions.add_parser("list", parents=[common], help="every answer with its review status",
                             description="List answers with status, reviewer and dates. Filters combine: a row "
                                         "matching any of them is shown.")
-    _pack_option(ls)
     ls.add_argument("--drafts", action="store_true", help="only drafts")
     ls.add_argument("--overdue", action="store_true", help="only answers past their review date")
     ls.add_argument("--due-within", type=_days, metavar="DAYS", help="only approvals running out within DAYS (or already)")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ls.set_defaults(func=cmd_review_list)
 
-    ap = actions.add_parser("approve", help="record a clinician's approval of the current wording",
+    ap = actions.add_parser("approve", parents=[common], help="record a clinician's approval of the current wording",
                             description="Approve the exact current question and answer text of each ID.")
-    _pack_option(ap)
     ap.add_argument("ids", nargs="+", metavar="ID")
     ap.add_argument("--by", required=True, metavar='"NAME, ROLE"', help='the approving clinician, e.g. "Dr A Patel, Neurologist"')
     ap.set_defaults(func=cmd_review_approve)
 
-    rv = actions.add_parser("revoke", help="take answers back to draft (no longer served)")
-    _pack_option(rv)
+    rv = actions.add_parser("revoke", parents=[common], help="take answers back to draft (no longer served)")
     rv.add_argument("ids", nargs="+", metavar="ID")
     rv.set_defaults(func=cmd_review_revoke)
 

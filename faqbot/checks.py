@@ -11,6 +11,7 @@ import datetime as dt
 from rapidfuzz import fuzz, process
 
 from .pack import Pack, PackError, Problem, load_pack
+from .review import approval_diff
 from .text import clean, words
 
 TOO_ALIKE = 92  # token_sort_ratio at which two answers' phrasings can't be told apart
@@ -38,7 +39,10 @@ def check_pack(pack: Pack, today: dt.date | None = None) -> list[Problem]:
         if state == "draft":
             problems.append(Problem(*where, f"'{answer.id}' is a draft: not served until a clinician approves it", "warning"))
         elif state == "changed":
-            problems.append(Problem(*where, f"'{answer.id}' was edited after approval: not served until approved again"))
+            problems.append(Problem(
+                *where, f"'{answer.id}' was edited after approval: not served until approved again",
+                detail=approval_diff(answer) or "",
+            ))
         elif state == "overdue":
             problems.append(Problem(*where, f"'{answer.id}' review was due {answer.review.next_review}: not served until reviewed"))
         elif state == "ok" and answer.review.next_review is not None:

@@ -38,6 +38,7 @@ class Problem:
     line: int
     message: str
     severity: str = "error"
+    detail: str = ""   # more lines to show under the message, such as a diff
 
     @property
     def where(self) -> str:

@@ -182,3 +182,20 @@ def test_ask_does_not_import_the_ui(pack_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False")
+
+
+def test_check_shows_the_diff_since_approval_when_the_pack_is_in_git(capsys, pack_dir):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=pack_dir, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "approved pack")
+    path = pack_dir / "baclofen-dose.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["answer"] = data["answer"].replace("start low", "start high")
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(pack_dir))
+    assert code == 1
+    assert "'baclofen-dose' was edited after approval" in out
+    assert "-Prescribers usually start low" in out and "+Prescribers usually start high" in out

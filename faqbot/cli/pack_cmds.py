@@ -89,6 +89,8 @@ def cmd_check(args) -> int:
     shown = [p for p in problems if p.severity == "error"] if args.quiet else problems
     for problem in shown:
         print(problem)
+        if problem.detail:
+            print("\n".join("    " + line for line in problem.detail.splitlines()))
     print(f"{folder}: {summary(problems)}")
     return 1 if any(p.severity == "error" for p in problems) else 0
 

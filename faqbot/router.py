@@ -22,14 +22,13 @@ MIN_COVERAGE = 0.75  # and explain at least this share of the question's weighte
 ANCHORED_COVERAGE = 0.5  # or this share when the question names what the answer is about
 MAX_CHOICES = 3
 
-KINDS = ("answer", "clarify", "fallback", "urgent")
 
 
 @dataclass(frozen=True)
 class Reply:
     """What to show. `text` is always pack text, word for word."""
 
-    kind: str
+    kind: str   # answer, clarify, fallback or urgent
     text: str
     answer: Answer | None = None
     choices: tuple[Answer, ...] = ()

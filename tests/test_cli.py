@@ -199,3 +199,16 @@ def test_check_shows_the_diff_since_approval_when_the_pack_is_in_git(capsys, pac
     assert code == 1
     assert "'baclofen-dose' was edited after approval" in out
     assert "-Prescribers usually start low" in out and "+Prescribers usually start high" in out
+
+
+def test_an_unexpected_error_is_one_line(capsys, monkeypatch, pack_dir):
+    from faqbot.router import Router
+
+    def broken(self, question):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Router, "route", broken)
+    monkeypatch.delenv("FAQBOT_DEBUG", raising=False)
+    code, out, err = run(capsys, "ask", "--pack", str(pack_dir), "hello")
+    assert code == 70 and out == ""
+    assert err == "faqbot: error: unexpected RuntimeError; run again with FAQBOT_DEBUG=1 for details\n"

@@ -7,6 +7,7 @@ handlers that need them, so `faqbot ask` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import __version__
@@ -80,3 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a person gets one line, never a traceback
+        if os.environ.get("FAQBOT_DEBUG"):
+            raise
+        say_error(f"unexpected {type(exc).__name__}; run again with FAQBOT_DEBUG=1 for details")
+        return 70

@@ -82,7 +82,7 @@ def _checked_pack(folder: Path, allow_drafts: bool):
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
-            log.error("pack refused: %s", line)
+        log.error("pack refused: %d problem(s), the first: %s", len(problems), problems[0])
         hint = "" if allow_drafts else " (--allow-drafts shows drafts under a sample-content banner, for demonstrations only)"
         raise CommandError(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {folder}: "
                            f"refusing to show it to patients{hint}", code=1)

@@ -39,7 +39,7 @@ STOPWORDS = frozenset(
     """
     a an the is are am was were be been being to of in on at by for from with and or
     but if so as i me my mine myself we us our you your yours he him his she her it its
-    they them their this that these those there here do does did doing done can could
+    they them their this that these those there here do does did doing can could
     should would will shall may might must have has had having im ive id ill youre
     get got just also really some any please tell let about into than then
     own such well ok okay hi hello thanks thank people person someone anyone everyone
@@ -76,7 +76,7 @@ EVERYDAY = frozenset(
 # Irregular forms a suffix stemmer cannot join to their base word.
 IRREGULAR = {
     "took": "take", "taken": "take", "ate": "eat", "eaten": "eat", "gave": "give",
-    "given": "give", "went": "go", "gone": "go", "felt": "feel", "did": "do", "done": "do",
+    "given": "give", "went": "go", "gone": "go", "felt": "feel", "did": "do",
     "made": "make", "forgot": "forget", "forgotten": "forget", "ran": "run", "began": "begin",
     "begun": "begin", "kept": "keep", "left": "leave", "thought": "think", "told": "tell",
     "said": "say", "saw": "see", "seen": "see", "knew": "know", "known": "know",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import jsonschema
 import pytest
 import yaml
 
@@ -159,7 +160,6 @@ def test_export(capsys, pack_dir, fmt, tmp_path):
 
 
 def test_schema_validates_good_files_and_rejects_bad(capsys, pack_dir):
-    jsonschema = pytest.importorskip("jsonschema")
     _, out, _ = run(capsys, "schema")
     answer_schema = json.loads(out)
     _, out, _ = run(capsys, "schema", "pack")

@@ -4,10 +4,11 @@ Each answer is known by its phrasings (the vetted question and its examples).
 Words are weighted by how few answers use them, so "baclofen" counts for
 little in a baclofen pack while "dialysis" counts for a lot. A phrasing fits a
 question only when the question's weighted words are mostly explained by it:
-a word the pack has never seen ("botox", "child") weighs as much as the
-rarest word, so a question about something else drops below the bar even when
-it shares several words with an answer. An inverted index keeps this to the
-few answers that share a word with the question.
+a word the pack has never seen ("metformin") outweighs its rarest word, so a
+question about something else drops below the bar even when it shares several
+words with an answer; everyday words ("evening") are the exception. An
+inverted index keeps this to the few answers that share a word with the
+question.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ CANDIDATES = 40          # answers scored in full per question
 TOKEN_WEIGHT = 0.75      # share of the score from weighted word overlap
 QUERY_BIAS = 2.0         # how much more a question's own words must be covered than a phrasing's
 NEGATIVE_MARGIN = 0.02   # a not_for phrasing this close to the best phrasing vetoes the answer
-# How far a question word is explained: by the phrasing itself, by another
-# phrasing of the same answer, or only by the answer's text.
-IN_PHRASING, IN_ANSWER, IN_TEXT = 1.0, 0.6, 0.3
+# How far a question word is explained when the phrasing lacks it but another
+# phrasing of the same answer has it, or only the answer's text.
+IN_ANSWER, IN_TEXT = 0.6, 0.3
 UNKNOWN_BOOST = 1.3      # a word the pack never uses outweighs its rarest word
 MISMATCH_FLOOR = 3.0     # a known word the answer never uses counts at least this much against it
 FOREIGN_FLOOR = 6.0      # ...and a word only its not_for phrasings use, at least this much
@@ -94,8 +95,7 @@ class Matcher:
         self._anchors: list[frozenset[str]] = []   # per answer: words its phrasings nearly always use
         self._foreign: list[frozenset[str]] = []  # per answer: words only its not_for phrasings use
         self._by_answer: dict[int, list[Phrasing]] = defaultdict(list)
-        answer_stems: list[set[str]] = []
-        self._union: list[frozenset[str]] = []
+        self._union: list[frozenset[str]] = []   # per answer: every word of its phrasings
         self._body: list[frozenset[str]] = []
         for index, answer in enumerate(self.answers):
             self._body.append(frozenset(self._stems(words(clean(answer.text)))))
@@ -105,7 +105,6 @@ class Matcher:
                 if phrasing.stems:
                     self._by_answer[index].append(phrasing)
                     union |= phrasing.stems
-            answer_stems.append(union)
             self._union.append(frozenset(union))
             counts: dict[str, int] = defaultdict(int)
             for phrasing in self._by_answer[index]:
@@ -134,7 +133,7 @@ class Matcher:
 
         count = max(len(self.answers), 1)
         frequency: dict[str, int] = defaultdict(int)
-        for union, body in zip(answer_stems, self._body):
+        for union, body in zip(self._union, self._body):
             for s in union | body:
                 frequency[s] += 1
         self._idf = {s: math.log((count + 1) / (n + 0.5)) + 1.0 for s, n in frequency.items()}
@@ -145,7 +144,7 @@ class Matcher:
         for s in EVERYDAY_STEMS & self._idf.keys():
             self._idf[s] = min(self._idf[s], EVERYDAY_WEIGHT)
         self._postings: dict[str, list[int]] = defaultdict(list)
-        for index, union in enumerate(answer_stems):
+        for index, union in enumerate(self._union):
             for s in union:
                 self._postings[s].append(index)
         self._typo_cache: dict[str, str] = {}

@@ -113,7 +113,7 @@ SHORTHAND = {
     "wht": "what", "wats": "whats", "shud": "should", "shld": "should", "cud": "could",
     "wud": "would", "cn": "can", "pls": "please", "plz": "please", "thx": "thanks",
     "b4": "before", "bc": "because", "cuz": "because", "coz": "because", "abt": "about",
-    "w": "with", "wif": "with", "n": "and", "im": "im", "dr": "doctor", "hw": "how",
+    "w": "with", "wif": "with", "n": "and", "dr": "doctor", "hw": "how",
     "k": "ok", "tho": "though", "ppl": "people", "msg": "message", "wil": "will",
     "yu": "you", "ya": "you", "wen": "when", "wer": "where", "hav": "have", "giv": "give",
 }
